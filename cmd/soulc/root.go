@@ -128,6 +128,9 @@ Set NO_COLOR to disable colour.`,
 	root.AddCommand(
 		newInspectCmd(e),
 		newLintCmd(e),
+		newCompileCmd(e),
+		newTargetsCmd(e),
+		newCountCmd(e),
 	)
 	return root
 }

@@ -1,0 +1,210 @@
+package targets
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"unicode/utf8"
+
+	tiktoken "github.com/pkoukk/tiktoken-go"
+	tiktoken_loader "github.com/pkoukk/tiktoken-go-loader"
+)
+
+// Tokenizer counts tokens for one vocabulary. Implementations are safe for
+// concurrent use and Count never panics.
+type Tokenizer interface {
+	// Name is the registry name, e.g. "o200k_base" or "claude-estimate".
+	Name() string
+	// Count returns the number of tokens in text. Special-token look-alikes
+	// such as "<|endoftext|>" are counted as ordinary text.
+	Count(text string) int
+	// Exact reports whether Count is the vendor's real count for the text
+	// (true) or a calibrated upper-bound estimate (false).
+	Exact() bool
+}
+
+// Tokenizer names.
+const (
+	O200kBase       = "o200k_base"
+	Cl100kBase      = "cl100k_base"
+	ClaudeEstimate  = "claude-estimate"
+	GeminiEstimate  = "gemini-estimate"
+	Llama3Estimate  = "llama3-estimate"
+	MistralEstimate = "mistral-estimate"
+	Chars4Estimate  = "chars4-estimate"
+)
+
+// Estimate ratios in thousandths, applied to the o200k_base count and rounded
+// up. Each is max(family/o200k) over the 643 atlas SOUL.md files times a
+// safety margin; see CALIBRATION.md for the numbers and the command.
+const (
+	claudeRatioMilli  = 1630 // old Claude tokenizer max 1.0976 × 1.35 (newer tokenizers) × 1.10
+	geminiRatioMilli  = 1187 // Gemma 3 max 1.0788 × 1.10
+	llama3RatioMilli  = 1134 // Llama 3.1 max 1.0301 × 1.10
+	mistralRatioMilli = 1347 // SentencePiece v3 max 1.2241 × 1.10 (Tekken max 1.0619)
+)
+
+var loaderOnce sync.Once
+
+// useOfflineLoader installs the embedded vocabularies. SetBpeLoader writes an
+// unsynchronised global in tiktoken-go, so it is done exactly once.
+func useOfflineLoader() {
+	loaderOnce.Do(func() { tiktoken.SetBpeLoader(tiktoken_loader.NewOfflineLoader()) })
+}
+
+// bpeTokenizer is an exact tiktoken encoding, built lazily once (GetEncoding rebuilds
+// the 200K-entry tables on every call) and shared.
+type bpeTokenizer struct {
+	name string
+	once sync.Once
+	enc  *tiktoken.Tiktoken
+	err  error
+	memo *memo
+}
+
+func (b *bpeTokenizer) load() error {
+	b.once.Do(func() {
+		useOfflineLoader()
+		b.enc, b.err = tiktoken.GetEncoding(b.name)
+		if b.err != nil {
+			b.err = fmt.Errorf("targets: loading %s: %w", b.name, b.err)
+		}
+	})
+	return b.err
+}
+
+func (b *bpeTokenizer) Name() string { return b.name }
+func (b *bpeTokenizer) Exact() bool  { return true }
+
+func (b *bpeTokenizer) Count(text string) int {
+	if text == "" {
+		return 0
+	}
+	if n, ok := b.memo.get(text); ok {
+		return n
+	}
+	n := b.count(text)
+	b.memo.put(text, n)
+	return n
+}
+
+// count is the uncached path. A byte-level BPE never emits more tokens than
+// bytes, so len(text) is a safe upper bound if the encoder is unusable.
+func (b *bpeTokenizer) count(text string) (n int) {
+	if b.load() != nil {
+		return len(text)
+	}
+	defer func() {
+		if recover() != nil {
+			n = len(text)
+		}
+	}()
+	return len(b.enc.EncodeOrdinary(text))
+}
+
+// estimate is ceil(base.Count(text) * ratio) with ratio = milli/1000.
+type estimate struct {
+	name  string
+	base  *bpeTokenizer
+	milli int
+}
+
+func (e *estimate) Name() string          { return e.name }
+func (e *estimate) Exact() bool           { return false }
+func (e *estimate) Count(text string) int { return e.fromBase(e.base.Count(text)) }
+
+// fromBase scales a base count, rounding up in integer arithmetic so the
+// result is never below n*ratio.
+func (e *estimate) fromBase(n int) int { return (n*e.milli + 999) / 1000 }
+
+// Ratio is the multiplier applied to the base count.
+func (e *estimate) Ratio() float64 { return float64(e.milli) / 1000 }
+
+// chars4 is the classic "4 characters per token" heuristic, made safer for
+// non-Latin text by charging every non-ASCII rune a full token. It has no
+// calibration behind it and is not an upper bound; no built-in target uses it.
+type chars4 struct{}
+
+func (chars4) Name() string { return Chars4Estimate }
+func (chars4) Exact() bool  { return false }
+func (chars4) Count(text string) int {
+	ascii, other := 0, 0
+	for i := 0; i < len(text); {
+		if text[i] < utf8.RuneSelf {
+			ascii++
+			i++
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(text[i:])
+		other++
+		i += size
+	}
+	return (ascii+3)/4 + other
+}
+
+var (
+	o200k  = &bpeTokenizer{name: O200kBase, memo: newMemo()}
+	cl100k = &bpeTokenizer{name: Cl100kBase, memo: newMemo()}
+
+	tokenizers = map[string]Tokenizer{
+		O200kBase:       o200k,
+		Cl100kBase:      cl100k,
+		ClaudeEstimate:  &estimate{name: ClaudeEstimate, base: o200k, milli: claudeRatioMilli},
+		GeminiEstimate:  &estimate{name: GeminiEstimate, base: o200k, milli: geminiRatioMilli},
+		Llama3Estimate:  &estimate{name: Llama3Estimate, base: o200k, milli: llama3RatioMilli},
+		MistralEstimate: &estimate{name: MistralEstimate, base: o200k, milli: mistralRatioMilli},
+		Chars4Estimate:  chars4{},
+	}
+)
+
+// Get returns the named tokenizer, loading its vocabulary on first use.
+// Unknown names yield an error with a "did you mean" hint.
+func Get(name string) (Tokenizer, error) {
+	t, err := lookupTokenizer(name)
+	if err != nil {
+		return nil, err
+	}
+	var base *bpeTokenizer
+	switch v := t.(type) {
+	case *bpeTokenizer:
+		base = v
+	case *estimate:
+		base = v.base
+	}
+	if base != nil {
+		if err := base.load(); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// lookupTokenizer resolves a name without loading any vocabulary.
+func lookupTokenizer(name string) (Tokenizer, error) {
+	t, ok := tokenizers[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown tokenizer %q%s", name, didYouMean(name, Names()))
+	}
+	return t, nil
+}
+
+// Names lists the tokenizer names accepted by Get, sorted.
+func Names() []string {
+	names := make([]string, 0, len(tokenizers))
+	for n := range tokenizers {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// EstimateRatio returns the multiplier an estimated tokenizer applies to its
+// exact base encoding, and the base's name. ok is false for exact tokenizers
+// and for chars4-estimate, which has no base.
+func EstimateRatio(name string) (ratio float64, base string, ok bool) {
+	e, isEst := tokenizers[name].(*estimate)
+	if !isEst {
+		return 0, "", false
+	}
+	return e.Ratio(), e.base.name, true
+}
