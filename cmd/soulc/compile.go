@@ -16,6 +16,7 @@ import (
 	"github.com/soulc/soulc/compiler/ir"
 	"github.com/soulc/soulc/compiler/load"
 	"github.com/soulc/soulc/internal/atomicfile"
+	"github.com/soulc/soulc/internal/pipeline"
 	"github.com/soulc/soulc/targets"
 	"github.com/soulc/soulc/templates"
 )
@@ -194,64 +195,17 @@ func compileBase(o *compileOptions) (compile.Options, error) {
 	return base, nil
 }
 
-// parseBudget reads -b: a positive number, "full" (no limit) or empty (the
-// target's default).
-func parseBudget(s string, t targets.Target) (int, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "":
-		return t.DefaultBudget, nil
-	case "full", "none", "0":
-		return 0, nil
-	}
-	n, err := strconv.Atoi(strings.ReplaceAll(s, "_", ""))
-	if err != nil || n < 0 {
-		return 0, usageErr("--budget: %q is not a token count (or \"full\")", s)
-	}
-	return n, nil
-}
-
-// targetOptions fills compile options from a target.
-func targetOptions(t targets.Target, base compile.Options) (compile.Options, error) {
-	opt := base
-	tok, err := t.Counter()
-	if err != nil {
-		return opt, err
-	}
-	opt.Target, opt.Family, opt.Tokenizer, opt.Exact, opt.Role = t.Name, t.Family, tok.Name(), tok.Exact(), t.Role
-	opt.Count = tok.Count
-	opt.Preamble = t.Overhead.Preamble
-	opt.OverheadTokens = t.Overhead.Tokens
-	opt.Style = compile.StyleMarkdown
-	if t.Layout == "plain" {
-		opt.Style = compile.StylePlain
-	}
-	if opt.Template == nil {
-		tmpl, err := templates.Load(t.Layout, "")
-		if err != nil {
-			return opt, err
-		}
-		opt.Template = tmpl
-	}
-	return opt, nil
-}
-
 func compileOne(s *ir.Soul, t targets.Target, base compile.Options, o *compileOptions) (*compile.Result, error) {
-	opt, err := targetOptions(t, base)
+	budget, err := pipeline.ParseBudget(o.budget, t)
 	if err != nil {
-		return nil, err
+		return nil, usageErr("--budget: %v", err)
 	}
-	if opt.Budget, err = parseBudget(o.budget, t); err != nil {
-		return nil, err
-	}
-	res, err := compile.Compile(s, opt)
+	res, err := pipeline.Compile(s, t, budget, base)
 	var me *compile.MinimumError
 	if errors.As(err, &me) {
-		return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s: %w", s.Source, err)}
+		return nil, &exitError{code: exitUsage, err: err}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("compile %s for %s: %w", s.Slug, t.Name, err)
-	}
-	return res, nil
+	return res, err
 }
 
 // writeResults writes one output to stdout or -o FILE, or every output

@@ -131,6 +131,10 @@ Set NO_COLOR to disable colour.`,
 		newCompileCmd(e),
 		newTargetsCmd(e),
 		newCountCmd(e),
+		newBuildCmd(e),
+		newInitCmd(e),
+		newEvalsCmd(e),
+		newEvalCmd(e),
 	)
 	return root
 }
