@@ -252,6 +252,9 @@ func printExplain(w io.Writer, r *compile.Result, t targets.Target) {
 		fmt.Fprintf(w, " (%.1f%% used)", 100*float64(r.Tokens)/float64(r.Budget))
 	}
 	fmt.Fprintln(w)
+	if r.NextItem != "" {
+		fmt.Fprintf(w, "next: %q would be added at -b %d\n", r.NextItem, r.NextBudget)
+	}
 	if t.Overhead.Notes != "" {
 		fmt.Fprintf(w, "overhead: %s\n", t.Overhead.Notes)
 	}

@@ -184,7 +184,16 @@ func Compile(s *ir.Soul, opt Options) (*Result, error) {
 	}
 	final := stateAt(k)
 	prompt := texts[k]
-	return report(s, &opt, secs, units, fu, groupCost, final, prompt, tokens), nil
+	res := report(s, &opt, secs, units, fu, groupCost, final, prompt, tokens)
+	if k < len(seq) {
+		// The budget at which the next step would be added: what -b needs
+		// to be for the prompt to grow.
+		if res.NextBudget, err = countK(k + 1); err != nil {
+			return nil, err
+		}
+		res.NextItem = units[seq[k].Unit].name
+	}
+	return res, nil
 }
 
 // mandatoryUnits marks the minimum prompt: the Core Mission, or when a

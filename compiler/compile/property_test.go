@@ -113,6 +113,11 @@ func TestBudgetProperties(t *testing.T) {
 				if use := float64(res.Tokens) / float64(b); whole.Tokens > b && use < 0.95 {
 					msg := fmt.Sprintf("%s/%s/%d: %d tokens (%.1f%%)", s.Slug, name, b, res.Tokens, 100*use)
 					lowUse = append(lowUse, msg)
+					// Unused budget is explained by exactly one item: the next in
+					// the fitter's order, which does not fit (monotonicity).
+					if res.NextBudget <= b {
+						worst = append(worst, fmt.Sprintf("%s, yet the next item fits (next budget %d)", msg, res.NextBudget))
+					}
 					if use < 0.75 || (b >= 1024 && use < 0.93) {
 						worst = append(worst, "usage too low: "+msg)
 					}

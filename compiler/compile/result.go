@@ -18,6 +18,13 @@ type Result struct {
 	BodyTokens     int    `json:"body_tokens"`
 	OverheadTokens int    `json:"overhead_tokens"`
 	SHA256         string `json:"sha256"` // of Prompt
+	// NextBudget is the smallest budget at which the prompt would grow (the
+	// next item in the fitter's order), and NextItem that item; both empty
+	// when everything is already kept. Unused budget is always smaller
+	// than NextBudget − Tokens: it is one item's worth, kept free so that
+	// raising the budget never reshuffles the prompt.
+	NextBudget int    `json:"next_budget,omitempty"`
+	NextItem   string `json:"next_item,omitempty"`
 	// Kept, Condensed and Dropped name items as "Section / Title" (or
 	// "Section #n" for untitled items).
 	Kept      []string        `json:"kept"`
