@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"strings"
 	"unicode"
+
+	"github.com/soulc/soulc/internal/suggest"
 )
 
 //go:embed sections.json
@@ -81,7 +83,7 @@ func Suggest(heading string) string {
 	key := fold(heading)
 	best, bestD := "", 1<<30
 	for _, s := range sections {
-		d := Levenshtein(key, fold(s.Heading))
+		d := suggest.Distance(key, fold(s.Heading))
 		if d < bestD {
 			best, bestD = s.Heading, d
 		}
@@ -119,26 +121,4 @@ func Slugify(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// Levenshtein is the edit distance between a and b (runes).
-func Levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

@@ -22,6 +22,7 @@ package emit
 import (
 	"errors"
 	"fmt"
+	"github.com/soulc/soulc/internal/suggest"
 	"regexp"
 	"sort"
 	"strings"
@@ -196,7 +197,7 @@ func Lookup(name string) (Format, error) {
 		}
 	}
 	msg := fmt.Sprintf("unknown format %q", name)
-	if s := suggest(key, Names()); s != "" {
+	if s := suggest.Closest(key, Names()); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	return Format{}, errors.New(msg + "; known: " + strings.Join(Names(), ", "))
@@ -380,42 +381,3 @@ func clip(s string, n int) string {
 
 // body is the prompt with trailing newlines removed.
 func (j *job) body() string { return strings.TrimRight(j.r.Prompt, "\r\n") }
-
-// suggest returns the candidate closest to name by edit distance, or "".
-func suggest(name string, candidates []string) string {
-	best, bestD := "", -1
-	for _, c := range candidates {
-		d := levenshtein(name, c)
-		if name != "" && strings.HasPrefix(c, name) {
-			d = min(d, 1)
-		}
-		if bestD < 0 || d < bestD {
-			best, bestD = c, d
-		}
-	}
-	if bestD < 0 || bestD > max(2, len(name)/3) {
-		return ""
-	}
-	return best
-}
-
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
