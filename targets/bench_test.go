@@ -90,14 +90,3 @@ func BenchmarkCountSections(b *testing.B) {
 		})
 	})
 }
-
-// BenchmarkFirstLoad shows why encodings are built once: this is
-// what calling tiktoken.GetEncoding per Count would cost.
-func BenchmarkFirstLoad(b *testing.B) {
-	for b.Loop() {
-		fresh := &bpeTokenizer{name: O200kBase, memo: newMemo()}
-		if err := fresh.load(); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
