@@ -12,7 +12,7 @@ import (
 // run cannot grow without limit.
 const (
 	memoShards        = 32
-	memoBytesPerShard = 2 << 20   // 64 MiB of key text in total
+	memoBytesPerShard = 256 << 10 // 8 MiB of key text in total: enough for one SOUL's lines across targets and budgets
 	memoMaxKey        = 256 << 10 // larger strings are not worth pinning
 )
 

@@ -69,7 +69,26 @@ func (b *bpeTokenizer) load() error {
 func (b *bpeTokenizer) Name() string { return b.name }
 func (b *bpeTokenizer) Exact() bool  { return true }
 
+// Count counts text exactly. Long texts are cut into lines at boundaries
+// that no pre-token of either encoding can cross (see splitSafe), and the
+// lines are counted and memoised separately: a prompt re-rendered while
+// fitting a budget shares almost all its lines with the previous render, so
+// only the changed lines are encoded again. The sum equals the whole-text
+// count because BPE never merges across pre-tokens (tested on the atlas).
 func (b *bpeTokenizer) Count(text string) int {
+	if len(text) < chunkMin {
+		return b.countMemo(text)
+	}
+	n := 0
+	for len(text) > 0 {
+		i := splitSafe(text, chunkMin)
+		n += b.countMemo(text[:i])
+		text = text[i:]
+	}
+	return n
+}
+
+func (b *bpeTokenizer) countMemo(text string) int {
 	if text == "" {
 		return 0
 	}
@@ -79,6 +98,28 @@ func (b *bpeTokenizer) Count(text string) int {
 	n := b.count(text)
 	b.memo.put(text, n)
 	return n
+}
+
+// chunkMin is the smallest chunk worth memoising on its own.
+const chunkMin = 256
+
+// splitSafe returns the end of the first chunk of text that is at least
+// min bytes long (or all of it): a position just after a newline where the
+// next byte is printable ASCII other than '/'. No o200k_base or cl100k_base
+// pre-token continues past a newline into such a byte: words and numbers
+// never contain a newline, whitespace runs stop at non-space, and the only
+// rule that runs on after newlines is o200k's punctuation rule, whose tail
+// is [\r\n/]* (hence the '/').
+func splitSafe(text string, min int) int {
+	for i := min; i < len(text); i++ {
+		if text[i-1] == '\n' {
+			c := text[i]
+			if c > ' ' && c < 0x7f && c != '/' {
+				return i
+			}
+		}
+	}
+	return len(text)
 }
 
 // count is the uncached path. A byte-level BPE never emits more tokens than
