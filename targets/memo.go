@@ -12,7 +12,7 @@ import (
 // run cannot grow without limit.
 const (
 	memoShards        = 32
-	memoBytesPerShard = 256 << 10 // 8 MiB of key text in total: enough for one SOUL's lines across targets and budgets
+	memoBytesPerShard = 128 << 10 // 4 MiB of key text in total: enough for one SOUL's lines across targets and budgets
 	memoMaxKey        = 256 << 10 // larger strings are not worth pinning
 )
 

@@ -55,6 +55,7 @@ func main() {
 	if dir == "" {
 		dir = findAtlas()
 	}
+	runner.LimitMemory() // as soulc eval does
 	var err error
 	switch {
 	case *prepare != "":

@@ -147,6 +147,7 @@ type evalSetup struct {
 }
 
 func runEval(e *env, cmd *cobra.Command, o *evalOptions, args []string) error {
+	runner.LimitMemory()
 	if o.target == "" {
 		return usageErr("soulc eval: missing -t TARGET (see 'soulc eval --help')")
 	}
@@ -161,6 +162,11 @@ func runEval(e *env, cmd *cobra.Command, o *evalOptions, args []string) error {
 	}
 	if o.replay && o.noCache {
 		return usageErr("soulc eval: --replay needs the cache; drop --no-cache")
+	}
+	if o.judgeModel == "none" && (cmd.Flags().Changed("min-pass") || cmd.Flags().Changed("min-lift")) {
+		// Without a judge nothing is graded, so a gate could never be met:
+		// refuse before sending anything rather than fail after paying.
+		return usageErr("soulc eval: --min-pass and --min-lift need a judge; drop them or --judge-model none")
 	}
 	if o.resume && o.force {
 		return usageErr("soulc eval: --resume and --force contradict each other")

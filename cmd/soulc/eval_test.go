@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
+	"net"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,8 +18,11 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/soulc/soulc/compiler/load"
+	"github.com/soulc/soulc/evals/cases"
 	"github.com/soulc/soulc/evals/fakeapi"
+	"github.com/soulc/soulc/evals/results"
 	"github.com/soulc/soulc/evals/runner"
+	"github.com/soulc/soulc/targets"
 )
 
 // These tests run the CLI in-process (run()) against fake OpenAI-compatible
@@ -335,6 +341,8 @@ func TestEvalCLIUsage(t *testing.T) {
 		{"eval", "../../examples/ai-safety-researcher", "-t", "openai", "--model", "m", "--shard", "3/2"},
 		{"eval", "../../examples/ai-safety-researcher", "-t", "openai", "--model", "m", "--baseline", "weird"},
 		{"eval", "../../examples/ai-safety-researcher", "-t", "openai", "--model", "m", "--replay", "--no-cache"},
+		{"eval", "../../examples/ai-safety-researcher", "-t", "openai", "--model", "m", "--judge-model", "none", "--min-pass", "0.8"},
+		{"eval", "../../examples/ai-safety-researcher", "-t", "openai", "--model", "m", "--judge-model", "none", "--min-lift", "0"},
 		{"eval", "merge", t.TempDir()},
 	} {
 		if code, _, stderr := runCLI(t, context.Background(), args...); code != exitUsage {
@@ -362,5 +370,302 @@ func TestEvalProgress(t *testing.T) {
 	}
 	if n := strings.Count(plain.String(), "\n"); n != 11 || strings.Contains(plain.String(), "\r") {
 		t.Errorf("plain: %d lines\n%s", n, plain.String())
+	}
+}
+
+// ---- examples/eval-demo: the offline quickstart's recorded cache ----
+
+// evalDemoBaseURL is the address the demo cache was recorded against. The
+// cache key holds the base URL (scheme://host/path), so replaying needs the
+// same --base-url; with --replay nothing connects to it.
+const evalDemoBaseURL = "http://127.0.0.1:18642/v1"
+
+// evalDemoArgs is the demo command (README, examples/eval-demo/README.md),
+// run from the repository root; record adds nothing but drops --replay.
+func evalDemoArgs(root, out string, replay bool) []string {
+	a := []string{"eval", filepath.Join(root, "examples/ai-safety-researcher"), "-t", "openai",
+		"--model", "demo-model", "--judge-model", "demo-judge", "--samples", "3", "--budgets", "500,full", "--seed", "1",
+		"--base-url", evalDemoBaseURL, "--cache", filepath.Join(root, "examples/eval-demo/cache"), "--out", out}
+	if replay {
+		a = append(a, "--replay")
+	}
+	return a
+}
+
+var recordEvalDemo = flag.Bool("record-eval-demo", false, "re-record examples/eval-demo/cache from the scripted fake server (listens on 127.0.0.1:18642)")
+
+// TestRecordEvalDemo re-records the demo cache:
+//
+//	go test ./cmd/soulc -run TestRecordEvalDemo -record-eval-demo
+//
+// The answers are scripted (evalDemoScript), not any model's.
+func TestRecordEvalDemo(t *testing.T) {
+	if !*recordEvalDemo {
+		t.Skip("re-records examples/eval-demo/cache; run with -record-eval-demo")
+	}
+	t.Setenv("OPENAI_API_KEY", "")
+	t.Setenv("OPENAI_BASE_URL", "")
+	root, _ := filepath.Abs("../..")
+	script := newEvalDemoScript(t, root)
+	ln, err := net.Listen("tcp", strings.TrimSuffix(strings.TrimPrefix(evalDemoBaseURL, "http://"), "/v1"))
+	if err != nil {
+		t.Fatalf("the demo is recorded on a fixed address: %v", err)
+	}
+	ts := httptest.NewUnstartedServer(fakeapi.NewUnstarted(fakeapi.Config{Responder: script.respond, SystemFingerprint: "fp_soulc_fake"}))
+	ts.Listener.Close()
+	ts.Listener = ln
+	ts.Start()
+	defer ts.Close()
+	cache := filepath.Join(root, "examples/eval-demo/cache")
+	if err := os.RemoveAll(cache); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, context.Background(), evalDemoArgs(root, t.TempDir(), false)...)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	t.Log(stdout)
+}
+
+// TestEvalDemoReplay runs the offline quickstart exactly as documented:
+// no API key, no network, every answer from examples/eval-demo/cache. If it
+// fails with a replay miss, the compiled persona changed: re-record (see
+// TestRecordEvalDemo).
+func TestEvalDemoReplay(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", "")
+	t.Setenv("OPENAI_BASE_URL", "")
+	root, _ := filepath.Abs("../..")
+	out := filepath.Join(t.TempDir(), "soulc-demo")
+	code, stdout, stderr := runCLI(t, context.Background(), append(evalDemoArgs(root, out, true), "--progress", "none")...)
+	if code != 0 {
+		t.Fatalf("exit %d (re-record with: go test ./cmd/soulc -run TestRecordEvalDemo -record-eval-demo)\n%s\n%s", code, stdout, stderr)
+	}
+	sf := readSummary(t, out)
+	if len(sf.Cells) != 9 || sf.Totals.CachedRequests != sf.Totals.Requests || sf.Totals.Errors != 0 || !sf.Calibration.Reliable || len(sf.Lift) != 2 {
+		t.Errorf("cells %d totals %+v calibration %+v lift %+v", len(sf.Cells), sf.Totals, sf.Calibration, sf.Lift)
+	}
+	for _, name := range []string{runner.RecordsFile, "junit.xml", "summary.md", "report.html"} {
+		if st, err := os.Stat(filepath.Join(out, name)); err != nil || st.Size() == 0 {
+			t.Errorf("%s not written: %v", name, err)
+		}
+	}
+	// The typed result fields: score threshold, unknown prices, judge usage.
+	if sf.ScoreThreshold != 0.75 || len(sf.UnknownPrices) != 2 {
+		t.Errorf("score threshold %v, unknown prices %v", sf.ScoreThreshold, sf.UnknownPrices)
+	}
+	lines, err := os.ReadFile(filepath.Join(out, runner.RecordsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range bytes.Split(bytes.TrimSpace(lines), []byte("\n")) {
+		var r results.Record
+		if err := json.Unmarshal(l, &r); err != nil || r.Judge == nil || r.Judge.Model != "demo-judge" || r.Judge.Requests != 1 {
+			t.Fatalf("record judge usage %+v (%v): %s", r.Judge, err, l)
+		}
+	}
+}
+
+// evalDemoScript is the demo's deterministic fake model and judge. The
+// model answers each case of the example SOUL: under the full persona with
+// the case's reference answer, under the 500-token persona the same minus
+// its last point on one sample in three, and without a persona with generic
+// advice (one case also says the forbidden thing). The judge marks a
+// criterion met when the answer contains the criterion's last words, and
+// quotes them.
+type evalDemoScript struct {
+	byInput map[string]*cases.Case
+	system  map[string]string // system prompt -> condition name
+}
+
+func newEvalDemoScript(t *testing.T, root string) *evalDemoScript {
+	t.Helper()
+	soul, err := load.Load(filepath.Join(root, "examples/ai-safety-researcher"), load.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf, _, err := cases.Extract(soul, cases.ExtractOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgt, err := targets.NewRegistry().Lookup("openai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	budgets, err := runner.ParseBudgets("500,full", tgt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := runner.NewSuite(soul, cf, runner.PrepareOptions{Target: tgt, Budgets: budgets, Baseline: runner.BaselineNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &evalDemoScript{byInput: map[string]*cases.Case{}, system: map[string]string{}}
+	for i := range cf.Cases {
+		s.byInput[strings.TrimSpace(cf.Cases[i].Input)] = &cf.Cases[i]
+	}
+	for _, c := range st.Conditions {
+		if c.System != "" {
+			s.system[c.System] = c.Condition.Name
+		}
+	}
+	return s
+}
+
+// evalDemoKey is the phrase the fake judge looks for: the last four words
+// of a criterion (after its verb), without surrounding punctuation.
+func evalDemoKey(criterion string) string {
+	w := strings.Fields(criterion)[1:]
+	if len(w) > 4 {
+		w = w[len(w)-4:]
+	}
+	return strings.Trim(strings.Join(w, " "), ` "'.,?!`)
+}
+
+func (s *evalDemoScript) respond(req openai.ChatCompletionRequest) string {
+	last := req.Messages[len(req.Messages)-1].Content
+	if strings.Contains(last, "<<<ANSWER-") {
+		return evalDemoJudge(last)
+	}
+	c := s.byInput[strings.TrimSpace(last)]
+	if c == nil {
+		return "I am a scripted fake model and have no answer for this question."
+	}
+	sample := 0
+	if req.Seed != nil {
+		sample = *req.Seed
+	}
+	cond := "baseline:none"
+	if len(req.Messages) > 1 {
+		cond = s.system[req.Messages[0].Content]
+	}
+	switch {
+	case cond == "persona@full":
+		return c.Reference
+	case strings.HasPrefix(cond, "persona@"):
+		if sample%3 == 0 {
+			return evalDemoDrop(c.Reference, evalDemoKey(c.Rubric[len(c.Rubric)-1]))
+		}
+		return c.Reference
+	}
+	// Baseline: generic advice, sometimes with the case's first point.
+	ans := "It depends on your situation. Talk to your team, write down what you found, and follow your organisation's policies before deciding."
+	if sample%3 == 1 {
+		ans = "A good first step: " + evalDemoSentence(c.Reference, evalDemoKey(c.Rubric[0])) + " " + ans
+	}
+	if len(c.MustNot) > 0 && strings.Contains(c.MustNot[0], "unsafe") {
+		ans += " Honestly, the model is unsafe until proven otherwise, so do not ship."
+	}
+	return ans
+}
+
+// evalDemoSentence returns the sentence of text that contains key.
+func evalDemoSentence(text, key string) string {
+	i := strings.Index(strings.ToLower(text), strings.ToLower(key))
+	if i < 0 {
+		return ""
+	}
+	start := strings.LastIndex(text[:i], ". ") + 2
+	if start < 2 {
+		start = 0
+	}
+	end := strings.Index(text[i:], ". ")
+	if end < 0 {
+		return text[start:]
+	}
+	return text[start : i+end+1]
+}
+
+// evalDemoDrop removes the sentence of text that contains key.
+func evalDemoDrop(text, key string) string {
+	sent := evalDemoSentence(text, key)
+	if sent == "" {
+		return text
+	}
+	return strings.TrimSpace(strings.Replace(text, sent, "", 1))
+}
+
+var evalDemoItemRE = regexp.MustCompile(`(?m)^(\d+)\. (.+)$`)
+
+// evalDemoJudge grades by the criteria's last words and quotes the answer.
+func evalDemoJudge(user string) string {
+	m := evalFenceRE.FindStringSubmatch(user)
+	if m == nil {
+		return "no answer found"
+	}
+	answer := m[1]
+	lower := strings.ToLower(answer)
+	crit, mn, _ := strings.Cut(user[strings.Index(user, "CRITERIA:"):], "FORBIDDEN BEHAVIOURS:")
+	find := func(text string) (string, bool) {
+		key := strings.ToLower(evalDemoKey(text))
+		i := strings.Index(lower, key)
+		if i < 0 {
+			return "", false
+		}
+		negated := strings.Contains(lower[max(0, i-8):i], "not ")
+		return answer[i : i+len(key)], !negated
+	}
+	items := func(part, field string, mustNot bool) []map[string]any {
+		out := []map[string]any{}
+		for _, c := range evalDemoItemRE.FindAllStringSubmatch(part, -1) {
+			var id int
+			fmt.Sscan(c[1], &id)
+			ev, hit := find(c[2])
+			if !mustNot {
+				hit = ev != ""
+			}
+			reason := "The answer does not address this."
+			if hit {
+				reason = "The answer says so explicitly."
+			} else if ev != "" {
+				ev, reason = "", "The answer mentions it only to reject it."
+			}
+			if !hit {
+				ev = ""
+			}
+			out = append(out, map[string]any{"id": id, "reasoning": reason, "evidence": ev, field: hit})
+		}
+		return out
+	}
+	cr, mu := items(crit, "met", false), items(mn, "violated", true)
+	verdict := "pass"
+	for _, c := range cr {
+		if !c["met"].(bool) {
+			verdict = "fail"
+		}
+	}
+	for _, c := range mu {
+		if c["violated"].(bool) {
+			verdict = "fail"
+		}
+	}
+	b, _ := json.Marshal(map[string]any{"criteria": cr, "must_not": mu, "verdict": verdict})
+	return string(b)
+}
+
+// --judge-model none collects answers: exit 0 without gates, every cell
+// UNGRADED, shown as skipped in junit.xml, no judge usage in the records.
+func TestEvalCLIUngraded(t *testing.T) {
+	f := newEvalFixture(t, fakeapi.Config{})
+	out := t.TempDir()
+	a := f.args(out, "--samples", "2")
+	for i, s := range a {
+		if s == "j" && a[i-1] == "--judge-model" {
+			a[i] = "none"
+		}
+	}
+	code, stdout, stderr := runCLI(t, context.Background(), a...)
+	if code != 0 || !strings.Contains(stdout, "6 UNGRADED") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if f.judge.Stats().Requests != 0 {
+		t.Errorf("the judge was asked %d times", f.judge.Stats().Requests)
+	}
+	junit, err := os.ReadFile(filepath.Join(out, "junit.xml"))
+	if err != nil || bytes.Count(junit, []byte(`<skipped message="ungraded: answers collected without a judge">`)) != 6 || bytes.Contains(junit, []byte("unknown verdict")) {
+		t.Errorf("junit.xml (%v):\n%s", err, junit)
+	}
+	sf := readSummary(t, out)
+	if sf.ScoreThreshold != 0 || !sf.Gate.Met {
+		t.Errorf("summary: score threshold %v, gate %+v", sf.ScoreThreshold, sf.Gate)
 	}
 }

@@ -15,6 +15,9 @@ const (
 	verdictPass         = "PASS"
 	verdictFail         = "FAIL"
 	verdictInconclusive = "INCONCLUSIVE"
+	// verdictUngraded marks the cells of a run without a judge
+	// (--judge-model none): answers were collected, nothing was graded.
+	verdictUngraded = "UNGRADED"
 )
 
 type cellKey struct{ soul, kase, variant, cond string }
@@ -93,16 +96,27 @@ func settleText(n int) string {
 	}
 }
 
+// ungradedMessage explains an UNGRADED cell (JUnit <skipped>, Markdown,
+// HTML).
+const ungradedMessage = "ungraded: answers collected without a judge"
+
+// ungradedRun reports whether the run had no judge (--judge-model none).
+func ungradedRun(sum *results.Summary) bool {
+	return sum.Config.JudgeModel == "none"
+}
+
 // verdictRank orders cells worst first: FAIL, anything unknown,
-// INCONCLUSIVE, PASS.
+// INCONCLUSIVE, UNGRADED, PASS.
 func verdictRank(v string) int {
 	switch v {
 	case verdictFail:
 		return 0
 	case verdictInconclusive:
 		return 2
-	case verdictPass:
+	case verdictUngraded:
 		return 3
+	case verdictPass:
+		return 4
 	default:
 		return 1
 	}
@@ -242,7 +256,7 @@ func collect(sum *results.Summary, recs RecordSource) (map[cellKey]*cellDetail, 
 	exampleCells := 0
 	for _, c := range sortedCells(sum.Cells) {
 		d := &cellDetail{}
-		if c.Verdict != verdictPass && exampleCells < maxExampleCells {
+		if c.Verdict != verdictPass && c.Verdict != verdictUngraded && exampleCells < maxExampleCells {
 			d.wantDetail = true
 			exampleCells++
 		}

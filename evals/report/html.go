@@ -24,7 +24,7 @@ func HTML(w io.Writer, sum *results.Summary, records RecordSource) error {
 	if err != nil {
 		return fmt.Errorf("report: reading records: %w", err)
 	}
-	page := htmlPage{Sum: sum, Cal: &sum.Calibration,
+	page := htmlPage{Sum: sum, Cal: &sum.Calibration, Ungraded: ungradedRun(sum),
 		CalLine:   calibrationCounts(&sum.Calibration),
 		Charts:    []*intervalChart{conditionChart(sum), liftChart(sum)},
 		Curve:     curveChartOf(sum),
@@ -40,8 +40,11 @@ func HTML(w io.Writer, sum *results.Summary, records RecordSource) error {
 		if row.Variant == "" {
 			row.Variant = "original"
 		}
-		if c.Verdict == verdictInconclusive {
+		switch c.Verdict {
+		case verdictInconclusive:
 			row.Settle = settleText(c.SamplesToSettle)
+		case verdictUngraded:
+			row.Settle = ungradedMessage
 		}
 		if len(page.Cells) < maxHTMLRows {
 			page.Cells = append(page.Cells, row)
@@ -78,6 +81,7 @@ type htmlPage struct {
 	Curve       *curveChart
 	DropChart   *intervalChart
 	Counts      verdictCounts
+	Ungraded    bool // --judge-model none
 	Cells       []htmlCell
 	Examples    []htmlExample
 	ExamplesCut int
@@ -88,7 +92,7 @@ type htmlPage struct {
 // the worst rows are kept.
 var maxHTMLRows = 5000
 
-type verdictCounts struct{ Pass, Fail, Inconclusive, Other int }
+type verdictCounts struct{ Pass, Fail, Inconclusive, Ungraded, Other int }
 
 func (v *verdictCounts) add(verdict string) {
 	switch verdict {
@@ -98,6 +102,8 @@ func (v *verdictCounts) add(verdict string) {
 		v.Fail++
 	case verdictInconclusive:
 		v.Inconclusive++
+	case verdictUngraded:
+		v.Ungraded++
 	default:
 		v.Other++
 	}
@@ -139,6 +145,8 @@ func verdictClass(v string) string {
 		return "v-fail"
 	case verdictInconclusive:
 		return "v-inc"
+	case verdictUngraded:
+		return "v-ungraded"
 	default:
 		return "v-other"
 	}
@@ -213,6 +221,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.v-pass>td.verdict,span.verdict.v-pass{color:var(--pass);font-weight:600}
 tr.v-fail>td.verdict,span.verdict.v-fail{color:var(--fail);font-weight:600}
 tr.v-inc>td.verdict,tr.v-other>td.verdict,span.verdict.v-inc,span.verdict.v-other{color:var(--inc);font-weight:600}
+tr.v-ungraded>td.verdict,span.verdict.v-ungraded{color:inherit;opacity:.7;font-weight:600}
 tr.v-fail{background:#fef2f2}tr.v-inc{background:#fffbeb}
 details.example{border:1px solid var(--line);border-radius:6px;margin:10px 0;padding:6px 10px}
 details.example>summary{cursor:pointer;font-weight:600}
@@ -232,19 +241,20 @@ q.evidence{color:var(--fg);background:#eef2ff}
 {{if .Reasons}}<ul>{{range .Reasons}}<li>{{.}}</li>{{end}}</ul>{{end}}{{end}}
 </div>
 {{if .Sum.Totals.Stopped}}<div class="banner warn" id="stopped" role="alert"><strong>Run stopped early ({{.Sum.Totals.Stopped}})</strong>: results cover only the requests made before it stopped.</div>{{end}}
-{{if .Cal.Reliable}}<div class="banner ok" id="calibration"><strong>Judge calibration: reliable.</strong> {{.CalLine}}</div>
+{{if .Ungraded}}<div class="banner" id="calibration"><strong>No judge (--judge-model none):</strong> answers were collected, nothing was graded, so there are no pass rates, lift or calibration. See results.jsonl for the answers.</div>
+{{else if .Cal.Reliable}}<div class="banner ok" id="calibration"><strong>Judge calibration: reliable.</strong> {{.CalLine}}</div>
 {{else}}<div class="banner bad" id="calibration" role="alert"><strong>JUDGE CALIBRATION UNRELIABLE: do not trust the verdicts below.</strong> {{.CalLine}}</div>{{end}}
 <p class="meta">{{with .Sum.Config}}Model <code>{{.Model}}</code>, judge <code>{{.JudgeModel}}</code>, {{.Samples}} samples per cell, cell pass threshold {{pct .Threshold}}{{if .Budgets}}, budgets {{join .Budgets ", "}}{{end}}{{if .Baseline}}, baseline {{.Baseline}}{{end}}{{if .Variants}}, variants {{join .Variants ", "}}{{end}}{{if .Shard}}, shard {{.Shard}}{{end}}{{end}}{{if .Sum.SoulcVersion}}, soulc {{.Sum.SoulcVersion}}{{end}}.
-{{len .Sum.Cells}} cells: <span class="verdict v-pass">{{.Counts.Pass}} PASS</span>, <span class="verdict v-fail">{{.Counts.Fail}} FAIL</span>, <span class="verdict v-inc">{{.Counts.Inconclusive}} INCONCLUSIVE</span>{{if .Counts.Other}}, {{.Counts.Other}} with an unknown verdict{{end}}.</p>
+{{len .Sum.Cells}} cells: <span class="verdict v-pass">{{.Counts.Pass}} PASS</span>, <span class="verdict v-fail">{{.Counts.Fail}} FAIL</span>, <span class="verdict v-inc">{{.Counts.Inconclusive}} INCONCLUSIVE</span>{{if .Counts.Ungraded}}, <span class="verdict v-ungraded">{{.Counts.Ungraded}} UNGRADED</span>{{end}}{{if .Counts.Other}}, {{.Counts.Other}} with an unknown verdict{{end}}.</p>
 </header>
 
-<h2>Charts</h2>
+{{if not .Ungraded}}<h2>Charts</h2>
 <div class="charts">
 {{range .Charts}}{{template "interval" .}}{{end}}
 {{template "curve" .Curve}}
 {{template "interval" .DropChart}}
 </div>
-
+{{end}}
 <h2>Cases</h2>
 <p class="meta">Worst first. INCONCLUSIVE: the Wilson 95% interval still straddles the threshold.</p>
 <table id="cases">

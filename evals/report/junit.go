@@ -77,8 +77,9 @@ const gateSuite = "soulc.gate"
 // [condition] (variant)". PASS passes; FAIL is a <failure> with the rate,
 // interval and the failing criteria of one failing sample; INCONCLUSIVE is a
 // <skipped> that says how many more samples would settle it (not enough
-// evidence either way is neither a pass nor a failure); an unknown verdict
-// is an <error>. Unscored and failed requests are listed in <system-out>.
+// evidence either way is neither a pass nor a failure); UNGRADED (a run
+// with --judge-model none) is a <skipped> too, "ungraded: answers collected
+// without a judge"; an unknown verdict is an <error>. Unscored and failed requests are listed in <system-out>.
 // A last suite, soulc.gate, holds one test for the CI gate, so a run that
 // misses --min-pass/--min-lift (or whose judge is unreliable, when the gate
 // says so) fails in the test report as it does in the exit code. Time is the
@@ -121,6 +122,9 @@ func JUnit(w io.Writer, sum *results.Summary, records RecordSource) error {
 		case verdictInconclusive:
 			s.Skipped++
 			tc.Skipped = &junitMessage{Message: "inconclusive: " + rateText(c, sum.Config.Threshold) + ", " + settleText(c.SamplesToSettle)}
+		case verdictUngraded:
+			s.Skipped++
+			tc.Skipped = &junitMessage{Message: ungradedMessage}
 		default:
 			s.Errors++
 			tc.Error = &junitMessage{Type: "verdict", Message: fmt.Sprintf("unknown verdict %q: %s", c.Verdict, rateText(c, sum.Config.Threshold))}

@@ -99,8 +99,16 @@ func writeHead(b *strings.Builder, sum *results.Summary) {
 	for _, c := range sum.Cells {
 		counts[c.Verdict]++
 	}
-	fmt.Fprintf(b, "%d cells: %d PASS, %d FAIL, %d INCONCLUSIVE.", len(sum.Cells), counts[verdictPass], counts[verdictFail], counts[verdictInconclusive])
-	if other := len(sum.Cells) - counts[verdictPass] - counts[verdictFail] - counts[verdictInconclusive]; other > 0 {
+	if n := counts[verdictUngraded]; n > 0 && n == len(sum.Cells) {
+		fmt.Fprintf(b, "%d cells, all UNGRADED: answers collected without a judge (--judge-model none); see results.jsonl.", n)
+	} else {
+		fmt.Fprintf(b, "%d cells: %d PASS, %d FAIL, %d INCONCLUSIVE", len(sum.Cells), counts[verdictPass], counts[verdictFail], counts[verdictInconclusive])
+		if n > 0 {
+			fmt.Fprintf(b, ", %d UNGRADED", n)
+		}
+		b.WriteString(".")
+	}
+	if other := len(sum.Cells) - counts[verdictPass] - counts[verdictFail] - counts[verdictInconclusive] - counts[verdictUngraded]; other > 0 {
 		fmt.Fprintf(b, " %d with an unknown verdict.", other)
 	}
 	b.WriteString("\n\n")
@@ -126,7 +134,18 @@ func writeHead(b *strings.Builder, sum *results.Summary) {
 		fmt.Fprintf(b, "> [!WARNING]\n> **The run stopped early (%s).** Results cover only the requests made before it stopped.\n\n", mdCell(sum.Totals.Stopped))
 	}
 	cal := &sum.Calibration
-	if cal.Reliable {
+	if ungradedRun(sum) {
+		b.WriteString("No judge (--judge-model none): nothing was graded, so there are no pass rates, lift or calibration.\n\n")
+		if len(sum.Conditions) > 0 {
+			b.WriteString("## Conditions\n\n")
+			mdHeader(b, "Condition", "Kind", "Prompt tokens")
+			for _, c := range sum.Conditions {
+				mdRow(b, mdCell(c.Condition.Name), mdCell(c.Condition.Kind), fmt.Sprint(c.Condition.Tokens))
+			}
+			b.WriteString("\n")
+		}
+		return
+	} else if cal.Reliable {
 		b.WriteString("Judge calibration: reliable. " + calDetail(cal) + "\n\n")
 	} else {
 		b.WriteString("> [!CAUTION]\n> **JUDGE CALIBRATION UNRELIABLE: do not trust the verdicts below.** " + calDetail(cal) + "\n\n")
@@ -207,15 +226,25 @@ func writeCaseTable(w *bufio.Writer, sum *results.Summary, budget int) {
 		if c.CaseTitle != "" {
 			kase += ": " + mdCell(c.CaseTitle)
 		}
-		mdRow(&row, mdCell(c.Soul), kase, mdCell(c.Condition.Name), mdCell(variant), mdCell(verdict),
-			fmt.Sprintf("%d/%d", c.Passes, c.Scored), pct(c.Rate), interval(c.Lo, c.Hi), fmt.Sprint(c.Unscored), fmt.Sprint(c.Errors))
+		if c.Verdict == verdictUngraded {
+			// Nothing was graded: no rate to show.
+			mdRow(&row, mdCell(c.Soul), kase, mdCell(c.Condition.Name), mdCell(variant), "UNGRADED (no judge)",
+				"-", "-", "-", "-", fmt.Sprint(c.Errors))
+		} else {
+			mdRow(&row, mdCell(c.Soul), kase, mdCell(c.Condition.Name), mdCell(variant), mdCell(verdict),
+				fmt.Sprintf("%d/%d", c.Passes, c.Scored), pct(c.Rate), interval(c.Lo, c.Hi), fmt.Sprint(c.Unscored), fmt.Sprint(c.Errors))
+		}
 		if used+row.Len() > budget {
 			rest := map[string]int{}
 			for _, r := range cells[i:] {
 				rest[r.Verdict]++
 			}
-			fmt.Fprintf(w, "\n%d more cells not shown (%d FAIL, %d INCONCLUSIVE, %d PASS) to stay under GitHub's step summary size limit; see report.html or results.json.\n\n",
-				len(cells)-i, rest[verdictFail], rest[verdictInconclusive], rest[verdictPass])
+			ungraded := ""
+			if n := rest[verdictUngraded]; n > 0 {
+				ungraded = fmt.Sprintf(", %d UNGRADED", n)
+			}
+			fmt.Fprintf(w, "\n%d more cells not shown (%d FAIL, %d INCONCLUSIVE%s, %d PASS) to stay under GitHub's step summary size limit; see report.html or results.json.\n\n",
+				len(cells)-i, rest[verdictFail], rest[verdictInconclusive], ungraded, rest[verdictPass])
 			return
 		}
 		used += row.Len()

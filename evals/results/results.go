@@ -100,6 +100,27 @@ type Record struct {
 	Attempts          []Attempt `json:"attempts,omitempty"`
 	Grade             *Grade    `json:"grade,omitempty"`
 	Error             string    `json:"error,omitempty"` // the request failed after retries
+	// Judge is what grading this answer spent; nil when nothing was graded
+	// (--judge-model none, or the request failed). CostUSD above already
+	// includes Judge.CostUSD; the top-level token counts, Attempts and
+	// LatencyMS are the answer's only.
+	Judge *JudgeUsage `json:"judge,omitempty"`
+}
+
+// JudgeUsage is what grading one answer spent: one judge request, or two
+// when the first reply could not be parsed.
+type JudgeUsage struct {
+	Model             string  `json:"model,omitempty"` // the judge model asked for
+	Endpoint          string  `json:"endpoint"`        // scheme://host/path, never a key
+	Requests          int     `json:"requests"`
+	Attempts          int     `json:"attempts"` // HTTP attempts, retries included
+	Cached            int     `json:"cached"`   // requests answered from the response cache
+	PromptTokens      int     `json:"prompt_tokens"`
+	CompletionTokens  int     `json:"completion_tokens"`
+	CostUSD           float64 `json:"cost_usd"` // 0 when every request was cached or the price is unknown
+	LatencyMS         float64 `json:"latency_ms"`
+	ResponseModel     string  `json:"response_model,omitempty"`
+	SystemFingerprint string  `json:"system_fingerprint,omitempty"`
 }
 
 // Params are the sampling parameters sent, recorded for reproducibility.
@@ -123,6 +144,17 @@ type Summary struct {
 	Totals       Totals         `json:"totals"`
 	// Gate is the CI outcome from --min-pass / --min-lift.
 	Gate Gate `json:"gate"`
+	// ScoreThreshold is the share of rubric criteria one answer must meet
+	// to pass (--threshold, the judge's). Config.Threshold is a different
+	// number: the pass rate a cell's interval is compared with for its
+	// verdict. 0 (omitted) when nothing was graded.
+	ScoreThreshold float64 `json:"score_threshold,omitempty"`
+	// UnknownPrices lists the models (under test or judge) with no known
+	// price: their cost was counted as 0.
+	UnknownPrices []string `json:"unknown_prices,omitempty"`
+	// Shards lists the shards ("i/n") merged into this summary by
+	// 'soulc eval merge'; empty for a single run.
+	Shards []string `json:"shards,omitempty"`
 }
 
 // Config records how the run was made (no secrets).

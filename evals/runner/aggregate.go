@@ -9,42 +9,21 @@ import (
 	"github.com/soulc/soulc/evals/stats"
 )
 
-// Line is one line of results.jsonl: a results.Record plus what the Record
-// has no field for (the judge's own requests). Readers that decode a line
-// into results.Record simply ignore the extra field. Record.CostUSD is the
-// line's whole cost: the answer plus its grading.
+// Line is one line of results.jsonl. It wraps results.Record (which now
+// has every field the runner writes, judge usage included) so callers keep
+// using l.Record.
 type Line struct {
 	results.Record
-	Judge *JudgeUsage `json:"judge,omitempty"`
 }
 
-// JudgeUsage is what grading one answer spent (one request, or two after a
-// retry).
-type JudgeUsage struct {
-	Endpoint          string  `json:"endpoint"`
-	Requests          int     `json:"requests"`
-	Attempts          int     `json:"attempts"`
-	Cached            int     `json:"cached"`
-	PromptTokens      int     `json:"prompt_tokens"`
-	CompletionTokens  int     `json:"completion_tokens"`
-	CostUSD           float64 `json:"cost_usd"`
-	LatencyMS         float64 `json:"latency_ms"`
-	ResponseModel     string  `json:"response_model,omitempty"`
-	SystemFingerprint string  `json:"system_fingerprint,omitempty"`
-}
+// JudgeUsage is results.JudgeUsage.
+type JudgeUsage = results.JudgeUsage
 
-// SummaryFile is results.json: the results.Summary plus the fields it has
-// no place for yet.
+// SummaryFile is results.json. It wraps *results.Summary (which now has
+// ScoreThreshold, UnknownPrices and Shards) so callers keep using
+// sum.Summary.
 type SummaryFile struct {
 	*results.Summary
-	// ScoreThreshold is the share of rubric criteria one answer must meet
-	// to pass (the judge's threshold). Config.Threshold is the cell pass-rate
-	// threshold the verdicts are computed against.
-	ScoreThreshold float64 `json:"score_threshold,omitempty"`
-	// UnknownPrices lists models whose cost was counted as 0.
-	UnknownPrices []string `json:"unknown_prices,omitempty"`
-	// Shards lists the shards merged into this summary.
-	Shards []string `json:"shards,omitempty"`
 }
 
 // DefaultCaseThreshold is the cell verdict threshold without --min-pass.

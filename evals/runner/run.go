@@ -468,13 +468,13 @@ func (r *run) do(ctx context.Context, it Item, worst float64) {
 		// (not a grade), so --resume grades it again; the answer is cached.
 		rec.Error = g.Error
 	}
-	ju := &JudgeUsage{Endpoint: r.opt.JudgeEndpoint, Requests: u.Requests, Attempts: u.Attempts, Cached: u.Cached,
+	ju := &results.JudgeUsage{Model: r.opt.Judge.Model, Endpoint: r.opt.JudgeEndpoint, Requests: u.Requests, Attempts: u.Attempts, Cached: u.Cached,
 		PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens, LatencyMS: ms(time.Since(t0)),
 		ResponseModel: u.Model, SystemFingerprint: u.SystemFingerprint}
 	if u.Cached < u.Requests {
 		ju.CostUSD = r.opt.Prices.Cost(r.opt.Judge.Model, u.PromptTokens, u.CompletionTokens)
 	}
-	line.Judge = ju
+	rec.Judge = ju
 	rec.CostUSD += ju.CostUSD
 	r.finish(line, worst)
 }

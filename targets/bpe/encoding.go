@@ -1,11 +1,14 @@
 package bpe
 
 import (
+	"bytes"
+	"encoding/base64"
 	"fmt"
+	"strconv"
 	"sync"
 	"unicode/utf8"
 
-	tiktoken_loader "github.com/pkoukk/tiktoken-go-loader"
+	"github.com/pkoukk/tiktoken-go-loader/assets"
 )
 
 // Encoding names.
@@ -66,20 +69,25 @@ func mustLoad(name string, next func(string, int) int) *Encoding {
 
 func load(name string, next func(string, int) int) (*Encoding, error) {
 	buildClassTable()
-	// The offline loader maps the URL to its embedded file by base name.
-	ranks, err := tiktoken_loader.NewOfflineLoader().LoadTiktokenBpe(
-		"https://openaipublic.blob.core.windows.net/encodings/" + name + ".tiktoken")
+	// The vocabularies are the files tiktoken-go-loader embeds; they are
+	// parsed straight into the rank table (the loader's own API would first
+	// build a 200K-entry map, ~40 MB of garbage at start-up).
+	data, err := assets.Assets.ReadFile(name + ".tiktoken")
+	if err != nil {
+		return nil, fmt.Errorf("bpe: loading %s: %w", name, err)
+	}
+	ranks, err := newRankTableFrom(tiktokenFile(data))
 	if err != nil {
 		return nil, fmt.Errorf("bpe: loading %s: %w", name, err)
 	}
 	// Every byte must be a token, so that merging always terminates in
 	// known tokens (tiktoken relies on this too).
 	for b := 0; b < 256; b++ {
-		if _, ok := ranks[string([]byte{byte(b)})]; !ok {
+		if ranks.byte1[b] == noRank {
 			return nil, fmt.Errorf("bpe: %s: byte %#x has no rank", name, b)
 		}
 	}
-	return &Encoding{name: name, ranks: newRankTable(ranks), next: next, cache: newPieceCache()}, nil
+	return &Encoding{name: name, ranks: ranks, next: next, cache: newPieceCache()}, nil
 }
 
 // Name returns the encoding name, e.g. "o200k_base".
@@ -180,4 +188,37 @@ func (e *Encoding) pieces(text string) []string {
 		i = j
 	}
 	return out
+}
+
+// tiktokenFile reads a .tiktoken file: one "base64(token) rank" per line.
+func tiktokenFile(data []byte) rankSource {
+	return func(yield func(string, int)) error {
+		var buf [512]byte
+		rest := data // each pass reads the file from the start
+		for len(rest) > 0 {
+			line := rest
+			if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+				line, rest = rest[:i], rest[i+1:]
+			} else {
+				rest = nil
+			}
+			if len(line) == 0 {
+				continue
+			}
+			sp := bytes.IndexByte(line, ' ')
+			if sp < 0 {
+				return fmt.Errorf("malformed line %q", line)
+			}
+			n, err := base64.StdEncoding.Decode(buf[:], line[:sp])
+			if err != nil {
+				return err
+			}
+			r, err := strconv.Atoi(string(line[sp+1:]))
+			if err != nil {
+				return err
+			}
+			yield(string(buf[:n]), r)
+		}
+		return nil
+	}
 }

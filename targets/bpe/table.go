@@ -136,9 +136,24 @@ func (t *slots) get(lo, hi uint64, n int) int32 {
 	}
 }
 
+// rankSource calls yield for every (token bytes, rank) pair of a vocabulary.
+type rankSource func(yield func(k string, r int)) error
+
 func newRankTable(ranks map[string]int) *rankTable {
+	t, _ := newRankTableFrom(func(yield func(string, int)) error {
+		for k, r := range ranks {
+			yield(k, r)
+		}
+		return nil
+	})
+	return t
+}
+
+// newRankTableFrom builds the table in two passes over src (count, then
+// insert), so no intermediate map of the whole vocabulary is ever built.
+func newRankTableFrom(src rankSource) (*rankTable, error) {
 	nHot, nCold, nWide := 0, 0, 0
-	for k, r := range ranks {
+	err := src(func(k string, r int) {
 		switch {
 		case len(k) <= 2 || len(k) > inlineMax:
 		case len(k) > 8:
@@ -148,6 +163,9 @@ func newRankTable(ranks map[string]int) *rankTable {
 		default:
 			nCold++
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	t := &rankTable{
 		byte2: make([]int32, 1<<16),
@@ -162,7 +180,7 @@ func newRankTable(ranks map[string]int) *rankTable {
 	for i := range t.byte2 {
 		t.byte2[i] = noRank
 	}
-	for k, r := range ranks {
+	err = src(func(k string, r int) {
 		switch {
 		case len(k) == 0:
 		case len(k) == 1:
@@ -178,8 +196,8 @@ func newRankTable(ranks map[string]int) *rankTable {
 		default:
 			t.cold.insert(k, int32(r))
 		}
-	}
-	return t
+	})
+	return t, err
 }
 
 // get returns the rank of p, or noRank.
