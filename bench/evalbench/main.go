@@ -8,16 +8,15 @@
 //	go run ./bench/evalbench                 # 200 SOULs, then the whole atlas
 //	go run ./bench/evalbench -souls 200 -latency 200ms -j 32
 //
-// Each size runs in two child processes so their peaks are separate:
+// Each size runs in three child processes so their peaks are separate:
 //   - prepare: load the SOULs, extract cases, compile the persona prompts
 //     for the openai target (what `soulc eval` does before sending
 //     anything), and write the suites to a temporary JSON file;
 //   - run: read the suites and run them through runner.Run against the
-//     fake server, which runs in the same process (its memory is included).
+//     fake server, which runs in the same process (its memory is included);
+//   - whole: both in one process, as `soulc eval` does: the number a user sees.
 //
-// The "run peak" column is the runner's; "prepare peak" is the compile
-// phase's (dominated by the BPE tables and the targets package's count
-// memo). `soulc eval` does both in one process. No real model is reached.
+// No real model is reached.
 package main
 
 import (
@@ -50,6 +49,7 @@ func main() {
 	perSoul := flag.Int("per-soul", 3, "at most this many scenarios per SOUL")
 	prepare := flag.String("prepare", "", "child mode: prepare suites into this file")
 	suites := flag.String("suites", "", "child mode: run the suites in this file")
+	whole := flag.Bool("whole", false, "child mode: prepare and run in one process")
 	flag.Parse()
 	dir := *atlas
 	if dir == "" {
@@ -62,6 +62,8 @@ func main() {
 		err = prepareSuites(dir, *souls, *perSoul, *prepare)
 	case *suites != "":
 		err = runSuites(*suites, *latency, *jobs)
+	case *whole:
+		err = wholeProcess(dir, *souls, *perSoul, *latency, *jobs)
 	default:
 		err = parent(dir, *souls, *perSoul, *latency, *jobs)
 	}
@@ -82,7 +84,7 @@ func parent(dir string, souls, perSoul int, latency time.Duration, jobs int) err
 	}
 	defer os.RemoveAll(tmp)
 	fmt.Printf("latency %s, -j %d, one sample, no judge, no baseline, no cache\n", latency, jobs)
-	fmt.Printf("%-9s %6s %8s %8s %6s %13s %11s\n", "souls", "cases", "wall", "ideal", "ratio", "run peak MB", "prepare MB")
+	fmt.Printf("%-9s %6s %8s %8s %6s %13s %11s %16s\n", "souls", "cases", "wall", "ideal", "ratio", "run peak MB", "prepare MB", "one-process MB")
 	for _, n := range sizes {
 		file := filepath.Join(tmp, fmt.Sprintf("suites-%d.json", n))
 		prep, err := child("-prepare", file, "-souls", fmt.Sprint(n), "-atlas", dir, "-per-soul", fmt.Sprint(perSoul))
@@ -92,6 +94,14 @@ func parent(dir string, souls, perSoul int, latency time.Duration, jobs int) err
 		row, err := child("-suites", file, "-latency", latency.String(), "-j", fmt.Sprint(jobs))
 		if err != nil {
 			return err
+		}
+		one, err := child("-whole", "-souls", fmt.Sprint(n), "-atlas", dir, "-per-soul", fmt.Sprint(perSoul), "-latency", latency.String(), "-j", fmt.Sprint(jobs))
+		if err != nil {
+			return err
+		}
+		o := strings.Fields(one)
+		if len(o) != 5 {
+			return fmt.Errorf("unexpected child output %q", one)
 		}
 		label := fmt.Sprint(n)
 		if n == 0 {
@@ -106,7 +116,7 @@ func parent(dir string, souls, perSoul int, latency time.Duration, jobs int) err
 		if n == 0 {
 			label = "all(" + p[0] + ")"
 		}
-		fmt.Printf("%-9s %6s %7ss %7ss %5sx %13s %11s\n", label, r[0], r[1], r[2], r[3], r[4], p[1])
+		fmt.Printf("%-9s %6s %7ss %7ss %5sx %13s %11s %16s\n", label, r[0], r[1], r[2], r[3], r[4], p[1], o[4])
 	}
 	return nil
 }
@@ -138,22 +148,39 @@ func findAtlas() string {
 // prepareSuites does what `soulc eval DIR -t openai --baseline off` does
 // before sending: load, extract (deterministic), compile.
 func prepareSuites(atlas string, n, perSoul int, file string) error {
-	paths, err := load.Expand([]string{atlas})
+	suites, nsouls, err := buildSuites(atlas, n, perSoul)
 	if err != nil {
 		return err
+	}
+	b, err := json.Marshal(suites)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("%d %.1f\n", nsouls, peakMB())
+	return nil
+}
+
+// buildSuites loads, extracts and compiles the first n atlas SOULs.
+func buildSuites(atlas string, n, perSoul int) ([]runner.Suite, int, error) {
+	paths, err := load.Expand([]string{atlas})
+	if err != nil {
+		return nil, 0, err
 	}
 	if n > 0 && n < len(paths) {
 		paths = paths[:n]
 	}
 	tgt, err := targets.NewRegistry().Lookup("openai")
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	var suites []runner.Suite
 	for _, p := range paths {
 		s, err := load.Load(p, load.Options{})
 		if err != nil {
-			return err
+			return nil, 0, err
 		}
 		cf, _, err := cases.Extract(s, cases.ExtractOptions{})
 		if err != nil {
@@ -165,19 +192,21 @@ func prepareSuites(atlas string, n, perSoul int, file string) error {
 		st, err := runner.NewSuite(s, cf, runner.PrepareOptions{Target: tgt, Budgets: []int{tgt.DefaultBudget},
 			Baseline: runner.BaselineOff, Compile: compile.Options{}})
 		if err != nil {
-			return err
+			return nil, 0, err
 		}
 		suites = append(suites, st)
 	}
-	b, err := json.Marshal(suites)
+	return suites, len(paths), nil
+}
+
+// wholeProcess does both phases in one process, as soulc eval does, so its
+// peak is the number a user sees.
+func wholeProcess(atlas string, n, perSoul int, latency time.Duration, jobs int) error {
+	suites, _, err := buildSuites(atlas, n, perSoul)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(file, b, 0o644); err != nil {
-		return err
-	}
-	fmt.Printf("%d %.1f\n", len(paths), peakMB())
-	return nil
+	return runLoaded(suites, latency, jobs)
 }
 
 func runSuites(file string, latency time.Duration, jobs int) error {
@@ -189,7 +218,12 @@ func runSuites(file string, latency time.Duration, jobs int) error {
 	if err := json.Unmarshal(b, &suites); err != nil {
 		return err
 	}
-	b = nil
+	return runLoaded(suites, latency, jobs)
+}
+
+// runLoaded runs the suites against an in-process fake server and prints
+// "cases wall ideal ratio peakMB".
+func runLoaded(suites []runner.Suite, latency time.Duration, jobs int) error {
 	ncases := 0
 	for _, s := range suites {
 		ncases += len(s.Cases)
