@@ -58,7 +58,8 @@ func Compile(s *ir.Soul, opt Options) (*Result, error) {
 	if opt.Style == "" {
 		opt.Style = StyleMarkdown
 	}
-	secs, units := buildUnits(s, &opt)
+	prep := prepare(s, &opt)
+	secs, units := prep.secs, prep.units
 	r := &renderer{tmpl: opt.Template, style: opt.Style, secs: secs, units: units,
 		base: Data{Title: s.Title, Slug: s.Slug, Summary: s.Meta.Summary, Preamble: opt.Preamble}}
 
@@ -91,16 +92,9 @@ func Compile(s *ir.Soul, opt Options) (*Result, error) {
 	}
 	fu := make([]fit.Unit, len(units))
 	mandatory := mandatoryUnits(secs, units)
+	costs := prep.notchCosts(opt.Tokenizer, count)
 	for i, u := range units {
-		costs := make([]int, len(u.notches))
-		sep := "\n"
-		if u.block() {
-			sep = "\n\n"
-		}
-		for j, n := range u.notches {
-			costs[j] = count(n + sep)
-		}
-		fu[i] = fit.Unit{Group: u.section, Index: u.index, Priority: weight(secs[u.section].priority), Costs: costs, Fidelity: u.fidelity, Mandatory: mandatory[i]}
+		fu[i] = fit.Unit{Group: u.section, Index: u.index, Priority: weight(secs[u.section].priority), Costs: costs[i], Fidelity: u.fidelity, Mandatory: mandatory[i]}
 	}
 
 	st0 := make(state, len(units))

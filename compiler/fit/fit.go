@@ -118,6 +118,12 @@ func Sequence(units []Unit, groupCost []int, base int) []Step {
 		c := &order[k]
 		added[k], level[c.Unit], open[units[c.Unit].Group] = true, c.Notch, true
 	}
+	// sufMax[k] is the highest density at or after rank k: once it falls
+	// below the fill threshold no later notch can fill, so scans stop there.
+	sufMax := make([]float64, len(order)+1)
+	for k := len(order) - 1; k >= 0; k-- {
+		sufMax[k] = max(sufMax[k+1], order[k].density)
+	}
 	var seq []Step
 	cost, fill, b := base, 0, base
 	head := 0 // first notch in rank order not yet added
@@ -138,10 +144,10 @@ func Sequence(units []Unit, groupCost []int, base int) []Step {
 		// lower notch that fits in the budget and the fill allowance.
 		filled := false
 		for k := head + 1; k < len(order); k++ {
-			if !ready(k) {
-				continue
+			if sufMax[k]*FillDensity < order[head].density {
+				break
 			}
-			if order[k].density*FillDensity < order[head].density {
+			if !ready(k) || order[k].density*FillDensity < order[head].density {
 				continue
 			}
 			m := marginal(&order[k])
@@ -160,10 +166,10 @@ func Sequence(units []Unit, groupCost []int, base int) []Step {
 		// Nothing fits at b: jump to the next budget at which something does.
 		next := cost + marginal(&order[head])
 		for k := head + 1; k < len(order); k++ {
-			if !ready(k) {
-				continue
+			if sufMax[k]*FillDensity < order[head].density {
+				break
 			}
-			if order[k].density*FillDensity < order[head].density {
+			if !ready(k) || order[k].density*FillDensity < order[head].density {
 				continue
 			}
 			m := marginal(&order[k])
