@@ -81,7 +81,10 @@ func (b *bpeTokenizer) Count(text string) int {
 	}
 	n := 0
 	for len(text) > 0 {
-		i := splitSafe(text, chunkMin)
+		// Every safe line start is a boundary, so chunks depend only on
+		// their own content: an edit early in the text does not shift the
+		// chunks after it, and they stay memo hits.
+		i := splitSafe(text, 1)
 		n += b.countMemo(text[:i])
 		text = text[i:]
 	}
@@ -100,7 +103,7 @@ func (b *bpeTokenizer) countMemo(text string) int {
 	return n
 }
 
-// chunkMin is the smallest chunk worth memoising on its own.
+// chunkMin is the shortest text worth cutting into lines.
 const chunkMin = 256
 
 // splitSafe returns the end of the first chunk of text that is at least
