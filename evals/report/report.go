@@ -100,25 +100,7 @@ func WriteSummary(path string, sum *results.Summary) error {
 	if sum == nil {
 		return errors.New("report: nil summary")
 	}
-	s := *sum
-	if s.Cells == nil {
-		s.Cells = []results.Cell{}
-	}
-	if s.Conditions == nil {
-		s.Conditions = []results.ConditionSum{}
-	}
-	if s.Lift == nil {
-		s.Lift = []results.Lift{}
-	}
-	if s.BudgetCurve == nil {
-		s.BudgetCurve = []results.CurvePoint{}
-	}
-	if s.VariantDrop == nil {
-		s.VariantDrop = []results.Drop{}
-	}
-	if s.Config.Budgets == nil {
-		s.Config.Budgets = []string{}
-	}
+	s := sum.WithEmptyLists()
 	b, err := json.MarshalIndent(&s, "", "  ")
 	if err != nil {
 		return fmt.Errorf("report: encoding summary: %w", err)

@@ -268,3 +268,28 @@ type Gate struct {
 	Met     bool     `json:"met"`
 	Reasons []string `json:"reasons,omitempty"`
 }
+
+// WithEmptyLists returns a copy of s whose nil lists are empty, so
+// results.json always has [] rather than null and the same summary always
+// encodes to the same bytes.
+func (s Summary) WithEmptyLists() Summary {
+	if s.Cells == nil {
+		s.Cells = []Cell{}
+	}
+	if s.Conditions == nil {
+		s.Conditions = []ConditionSum{}
+	}
+	if s.Lift == nil {
+		s.Lift = []Lift{}
+	}
+	if s.BudgetCurve == nil {
+		s.BudgetCurve = []CurvePoint{}
+	}
+	if s.VariantDrop == nil {
+		s.VariantDrop = []Drop{}
+	}
+	if s.Config.Budgets == nil {
+		s.Config.Budgets = []string{}
+	}
+	return s
+}

@@ -246,25 +246,7 @@ func Run(ctx context.Context, suites []Suite, opt Options) (*Outcome, error) {
 // WriteSummary writes results.json atomically, with empty lists as []
 // rather than null.
 func WriteSummary(dir string, sum *SummaryFile) error {
-	s := *sum.Summary
-	if s.Cells == nil {
-		s.Cells = []results.Cell{}
-	}
-	if s.Conditions == nil {
-		s.Conditions = []results.ConditionSum{}
-	}
-	if s.Lift == nil {
-		s.Lift = []results.Lift{}
-	}
-	if s.BudgetCurve == nil {
-		s.BudgetCurve = []results.CurvePoint{}
-	}
-	if s.VariantDrop == nil {
-		s.VariantDrop = []results.Drop{}
-	}
-	if s.Config.Budgets == nil {
-		s.Config.Budgets = []string{}
-	}
+	s := sum.Summary.WithEmptyLists()
 	out := *sum
 	out.Summary = &s
 	b, err := json.MarshalIndent(&out, "", "  ")
