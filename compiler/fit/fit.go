@@ -8,11 +8,11 @@
 //     budget: notches are ranked by value per token (section priority ×
 //     position in the section × how much fidelity the notch adds), a notch
 //     never before its own predecessor, and then replayed as if the budget
-//     grew one token at a time, adding whatever fits as soon as it is
-//     affordable and "active" (a notch activates once the budget reaches a
-//     fraction of the cost of everything ranked above it, so cheap, low-value
-//     notches cannot crowd out the important ones). The replay fills gaps
-//     that a plain priority cutoff would waste.
+//     grew one token at a time: the best-ranked pending notch is added as
+//     soon as it fits, and while it does not, lower-ranked notches may fill
+//     the gap within a bounded allowance (FillShare, FillMin, FillDensity),
+//     so small budgets are not wasted and cheap low-value notches cannot
+//     crowd out the important ones.
 //  2. Search picks, for a budget B, the longest prefix of that sequence whose
 //     exactly counted rendering fits in B.
 //
@@ -24,8 +24,10 @@
 package fit
 
 import (
+	"cmp"
 	"errors"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -191,49 +193,51 @@ func Sequence(units []Unit, groupCost []int, base int) []Step {
 // across the group's first notches), then moves each notch after its
 // predecessor. Ties break on document position, so the order is total.
 func rank(cands []cand, units []Unit, groupCost []int) []cand {
-	density := func(c cand) float64 {
+	for i := range cands {
+		c := &cands[i]
 		cost := float64(c.cost)
 		if c.Notch == 1 {
 			cost += float64(groupCost[units[c.Unit].Group]) / 4
 		}
-		return c.value / cost
+		c.density = c.value / cost
 	}
-	for i := range cands {
-		cands[i].density = density(cands[i])
-	}
-	sort.SliceStable(cands, func(a, b int) bool {
-		da, db := density(cands[a]), density(cands[b])
-		if da != db {
-			return da > db
+	slices.SortStableFunc(cands, func(a, b cand) int {
+		if a.density != b.density {
+			if a.density > b.density {
+				return -1
+			}
+			return 1
 		}
-		ua, ub := units[cands[a].Unit], units[cands[b].Unit]
-		if ua.Group != ub.Group {
-			return ua.Group < ub.Group
+		ua, ub := &units[a.Unit], &units[b.Unit]
+		if c := cmp.Compare(ua.Group, ub.Group); c != 0 {
+			return c
 		}
-		if ua.Index != ub.Index {
-			return ua.Index < ub.Index
+		if c := cmp.Compare(ua.Index, ub.Index); c != 0 {
+			return c
 		}
-		return cands[a].Notch < cands[b].Notch
+		return cmp.Compare(a.Notch, b.Notch)
 	})
 	// Enforce notch order per unit: a notch waits for its predecessor.
-	type key struct{ u, n int }
-	waiting := map[key]cand{}
-	emitted := map[key]bool{}
+	// emitted[u] is the highest notch of unit u placed so far; waiting holds
+	// notches whose predecessor has not been placed yet, per unit and notch.
+	emitted := make([]int, len(units))
+	waiting := make([][]int, len(units)) // index into cands + 1, 0 = none
 	out := make([]cand, 0, len(cands))
-	var emit func(c cand)
-	emit = func(c cand) {
-		out = append(out, c)
-		emitted[key{c.Unit, c.Notch}] = true
-		if w, ok := waiting[key{c.Unit, c.Notch + 1}]; ok {
-			delete(waiting, key{c.Unit, c.Notch + 1})
-			emit(w)
+	for i, c := range cands {
+		if c.Notch != emitted[c.Unit]+1 {
+			if waiting[c.Unit] == nil {
+				waiting[c.Unit] = make([]int, len(units[c.Unit].Costs)+2)
+			}
+			waiting[c.Unit][c.Notch] = i + 1
+			continue
 		}
-	}
-	for _, c := range cands {
-		if c.Notch == 1 || emitted[key{c.Unit, c.Notch - 1}] {
-			emit(c)
-		} else {
-			waiting[key{c.Unit, c.Notch}] = c
+		out = append(out, c)
+		emitted[c.Unit] = c.Notch
+		// Release the chain of successors that were waiting for this one.
+		for w := waiting[c.Unit]; w != nil && emitted[c.Unit]+1 < len(w) && w[emitted[c.Unit]+1] != 0; {
+			next := cands[w[emitted[c.Unit]+1]-1]
+			out = append(out, next)
+			emitted[c.Unit] = next.Notch
 		}
 	}
 	return out
