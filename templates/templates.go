@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"text/template"
 )
 
@@ -72,12 +73,25 @@ func Load(name, dir string) (*template.Template, error) {
 			return LoadFile(p)
 		}
 	}
+	if t, ok := parsed.Load(name); ok {
+		return t.(*template.Template), nil
+	}
 	src, err := Source(name)
 	if err != nil {
 		return nil, err
 	}
-	return Parse(name, src)
+	t, err := Parse(name, src)
+	if err != nil {
+		return nil, err
+	}
+	parsed.Store(name, t)
+	return t, nil
 }
+
+// parsed holds the built-in layouts once parsed: a parsed template is
+// immutable and safe to execute concurrently, and reusing it lets the
+// compiler recognise the same layout across calls.
+var parsed sync.Map
 
 // maxTemplateBytes bounds a user template; real ones are a few KiB.
 const maxTemplateBytes = 1 << 20

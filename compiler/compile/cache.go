@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"text/template"
 
 	"github.com/soulc/soulc/compiler/ir"
 )
@@ -15,10 +16,52 @@ import (
 // compile -t a,b,c, soulc build, soulc eval — reuses it instead of cutting
 // and counting the same sentences again. Entries are immutable once stored.
 type prepared struct {
-	secs  []section
-	units []unit
-	mu    sync.Mutex
-	costs map[string][][]int // tokenizer name -> per unit, per notch
+	secs   []section
+	units  []unit
+	mu     sync.Mutex
+	costs  map[string][][]int // tokenizer name -> per unit, per notch
+	groups map[groupKey][]int // opening cost of each section
+}
+
+type groupKey struct {
+	tmpl      *template.Template
+	preamble  string
+	tokenizer string
+}
+
+// groupCosts returns what opening each section costs under a template,
+// measured by rendering it empty; computed once per template and tokenizer.
+func (p *prepared) groupCosts(r *renderer, tokenizer string, count func(string) int) ([]int, error) {
+	key := groupKey{r.tmpl, r.base.Preamble, tokenizer}
+	if tokenizer != "" {
+		p.mu.Lock()
+		if g, ok := p.groups[key]; ok {
+			p.mu.Unlock()
+			return g, nil
+		}
+		p.mu.Unlock()
+	}
+	empty, err := r.render(r.base)
+	if err != nil {
+		return nil, err
+	}
+	emptyCost := count(empty)
+	g := make([]int, len(p.secs))
+	for i, sec := range p.secs {
+		d := r.base
+		d.Sections = []SectionData{{Heading: sec.heading, Kind: sec.kind}}
+		t, err := r.render(d)
+		if err != nil {
+			return nil, err
+		}
+		g[i] = max(count(t)-emptyCost, 0)
+	}
+	if tokenizer != "" {
+		p.mu.Lock()
+		p.groups[key] = g
+		p.mu.Unlock()
+	}
+	return g, nil
 }
 
 // prepCache holds the most recent SOULs (a batch compiles a SOUL for all
@@ -44,7 +87,7 @@ func prepare(s *ir.Soul, opt *Options) *prepared {
 		return p
 	}
 	secs, units := buildUnits(s, opt)
-	p := &prepared{secs: secs, units: units, costs: map[string][][]int{}}
+	p := &prepared{secs: secs, units: units, costs: map[string][][]int{}, groups: map[groupKey][]int{}}
 	if len(prepCache.keys) == prepCacheSize {
 		delete(prepCache.items, prepCache.keys[0])
 		prepCache.keys = prepCache.keys[1:]

@@ -75,20 +75,9 @@ func Compile(s *ir.Soul, opt Options) (*Result, error) {
 
 	// Estimated costs: each notch counted alone, each section's opening
 	// measured by rendering it empty.
-	empty, err := r.render(r.base)
+	groupCost, err := prep.groupCosts(r, opt.Tokenizer, count)
 	if err != nil {
 		return nil, fmt.Errorf("template %s: %w", opt.Template.Name(), err)
-	}
-	emptyCost := count(empty)
-	groupCost := make([]int, len(secs))
-	for i, sec := range secs {
-		d := r.base
-		d.Sections = []SectionData{{Heading: sec.heading, Kind: sec.kind}}
-		t, err := r.render(d)
-		if err != nil {
-			return nil, fmt.Errorf("template %s: %w", opt.Template.Name(), err)
-		}
-		groupCost[i] = max(count(t)-emptyCost, 0)
 	}
 	fu := make([]fit.Unit, len(units))
 	mandatory := mandatoryUnits(secs, units)
