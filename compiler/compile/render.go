@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"bytes"
 	"strings"
 	"text/template"
 )
@@ -24,6 +25,17 @@ type SectionData struct {
 	Body string
 }
 
+// bodySize is the exact length body will have, so it allocates once.
+func (r *renderer) bodySize(sec section, st state) int {
+	n := 0
+	for _, ui := range sec.units {
+		if lvl := st[ui]; lvl > 0 {
+			n += len(r.units[ui].notches[lvl-1]) + 2 + len(r.units[ui].subsection) + 6
+		}
+	}
+	return n
+}
+
 // state is how far each unit is rendered (0 = dropped).
 type state []int
 
@@ -34,7 +46,7 @@ type renderer struct {
 	base  Data
 	secs  []section
 	units []unit
-	sb    strings.Builder
+	buf   bytes.Buffer // reused across renders: Reset keeps its capacity
 }
 
 func (r *renderer) data(st state) Data {
@@ -55,6 +67,7 @@ func (r *renderer) data(st state) Data {
 // the subsection changes.
 func (r *renderer) body(sec section, st state) string {
 	var b strings.Builder
+	b.Grow(r.bodySize(sec, st))
 	sub := ""
 	prevBlock := false
 	first := true
@@ -91,9 +104,9 @@ func (r *renderer) body(sec section, st state) string {
 }
 
 func (r *renderer) render(d Data) (string, error) {
-	r.sb.Reset()
-	if err := r.tmpl.Execute(&r.sb, d); err != nil {
+	r.buf.Reset()
+	if err := r.tmpl.Execute(&r.buf, d); err != nil {
 		return "", err
 	}
-	return strings.TrimSpace(r.sb.String()), nil
+	return string(bytes.TrimSpace(r.buf.Bytes())), nil
 }
