@@ -23,9 +23,16 @@ type Options struct {
 	Role      string
 	// Count counts tokens the way the target does (exactly or as a
 	// conservative estimate). It must be deterministic.
-	Count    func(string) int
-	Template *template.Template
-	Style    Style
+	Count func(string) int
+	// For an estimated tokenizer defined as a scaled base encoding, the
+	// fitter's per-item estimates can be made from the base counts
+	// (BaseCount, named BaseTokenizer) scaled by Scale, and shared with every
+	// target on the same base. The final prompt is always counted by Count.
+	BaseTokenizer string
+	BaseCount     func(string) int
+	Scale         func(int) int
+	Template      *template.Template
+	Style         Style
 	// Preamble is text the prompt must start with (the template prints it).
 	Preamble string
 	// OverheadTokens is what the request adds around the prompt (message
@@ -81,7 +88,19 @@ func Compile(s *ir.Soul, opt Options) (*Result, error) {
 	}
 	fu := make([]fit.Unit, len(units))
 	mandatory := mandatoryUnits(secs, units)
-	costs := prep.notchCosts(opt.Tokenizer, count)
+	var costs [][]int
+	if opt.BaseCount == nil || opt.Scale == nil {
+		costs = prep.notchCosts(opt.Tokenizer, count)
+	} else {
+		base := prep.notchCosts(opt.BaseTokenizer, opt.BaseCount)
+		costs = make([][]int, len(base))
+		for i, c := range base {
+			costs[i] = make([]int, len(c))
+			for j, n := range c {
+				costs[i][j] = opt.Scale(n)
+			}
+		}
+	}
 	for i, u := range units {
 		fu[i] = fit.Unit{Group: u.section, Index: u.index, Priority: weight(secs[u.section].priority), Costs: costs[i], Fidelity: u.fidelity, Mandatory: mandatory[i]}
 	}

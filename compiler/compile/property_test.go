@@ -10,8 +10,8 @@ import (
 	"github.com/soulc/soulc/compiler/compile"
 	"github.com/soulc/soulc/compiler/ir"
 	"github.com/soulc/soulc/compiler/load"
+	"github.com/soulc/soulc/internal/pipeline"
 	"github.com/soulc/soulc/targets"
-	"github.com/soulc/soulc/templates"
 )
 
 var full = flag.Bool("full", false, "property tests over all 643 atlas SOULs instead of a fixed sample of 100")
@@ -53,20 +53,11 @@ func optionsFor(t testing.TB, name string) compile.Options {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := tg.Counter()
+	opt, err := pipeline.Options(tg, compile.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl, err := templates.Load(tg.Layout, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	style := compile.StyleMarkdown
-	if tg.Layout == "plain" {
-		style = compile.StylePlain
-	}
-	return compile.Options{Target: tg.Name, Family: tg.Family, Tokenizer: tok.Name(), Exact: tok.Exact(), Role: tg.Role,
-		Count: tok.Count, Template: tmpl, Style: style, Preamble: tg.Overhead.Preamble, OverheadTokens: tg.Overhead.Tokens}
+	return opt
 }
 
 // TestBudgetProperties: for every sampled atlas SOUL × exact target × budget,

@@ -28,6 +28,15 @@ func Options(t targets.Target, base compile.Options) (compile.Options, error) {
 	}
 	opt.Target, opt.Family, opt.Tokenizer, opt.Exact, opt.Role = t.Name, t.Family, tok.Name(), tok.Exact(), t.Role
 	opt.Count = tok.Count
+	if ratio, base, ok := targets.EstimateRatio(tok.Name()); ok {
+		// Item estimates come from the base encoding, scaled, so targets that
+		// share it share the work; the prompt itself is counted by tok.
+		if bt, err := targets.Get(base); err == nil {
+			milli := int(ratio*1000 + 0.5)
+			opt.BaseTokenizer, opt.BaseCount = base, bt.Count
+			opt.Scale = func(n int) int { return (n*milli + 999) / 1000 }
+		}
+	}
 	opt.Preamble = t.Overhead.Preamble
 	opt.OverheadTokens = t.Overhead.Tokens
 	opt.Style = compile.StyleMarkdown
