@@ -260,7 +260,7 @@ q.evidence{color:var(--fg);background:#eef2ff}
 <table id="cases">
 <thead><tr><th scope="col">Soul</th><th scope="col">Case</th><th scope="col">Condition</th><th scope="col">Variant</th><th scope="col">Verdict</th><th scope="col">Passes</th><th scope="col">Rate</th><th scope="col">95% CI</th><th scope="col">Mean score</th><th scope="col">Unscored</th><th scope="col">Errors</th></tr></thead>
 <tbody>
-{{range .Cells}}<tr class="case {{.Class}}"><td>{{.Soul}}</td><td>{{.Case}}{{if .CaseTitle}}<br/><span class="meta">{{.CaseTitle}}</span>{{end}}</td><td>{{.Condition.Name}}</td><td>{{.Variant}}</td><td class="verdict">{{.Verdict}}{{if .Settle}}<br/><span class="meta">{{.Settle}}</span>{{end}}</td><td class="num">{{.Passes}}/{{.Scored}}</td><td class="num">{{pct .Rate}}</td><td class="num">{{ivl .Lo .Hi}}</td><td class="num">{{score .MeanScore}}</td><td class="num">{{.Unscored}}</td><td class="num">{{.Errors}}</td></tr>
+{{range .Cells}}<tr class="case {{.Class}}"><td>{{.Soul}}</td><td>{{.Case}}{{if .CaseTitle}}<br/><span class="meta">{{.CaseTitle}}</span>{{end}}</td><td>{{.Condition.Name}}</td><td>{{.Variant}}</td><td class="verdict">{{.Verdict}}{{if .Settle}}<br/><span class="meta">{{.Settle}}</span>{{end}}</td>{{if eq .Class "v-ungraded"}}<td class="num">-</td><td class="num">-</td><td class="num">-</td><td class="num">-</td>{{else}}<td class="num">{{.Passes}}/{{.Scored}}</td><td class="num">{{pct .Rate}}</td><td class="num">{{ivl .Lo .Hi}}</td><td class="num">{{score .MeanScore}}</td>{{end}}<td class="num">{{.Unscored}}</td><td class="num">{{.Errors}}</td></tr>
 {{end}}</tbody>
 </table>
 {{if .RowsCut}}<p class="meta" id="rows-cut">{{.RowsCut}} more cells (the best verdicts) are not shown; see results.json.</p>{{end}}
