@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"os"
 	"testing"
 
 	"github.com/soulc/soulc/compiler/load"
@@ -11,7 +12,10 @@ import (
 // incrementally gives exactly the whole-string counts.
 func TestIncrementalCostsAreExact(t *testing.T) {
 	paths := []string{"../../examples/ai-safety-researcher", "testdata/../../load/testdata/forms/freeform.md"}
-	if atlas, err := load.Expand([]string{"../../../shared/atlas/souls"}); err == nil {
+	const atlasDir = "../../../shared/atlas/souls"
+	if _, err := os.Stat(atlasDir); err != nil {
+		t.Logf("atlas not found at %s: checking the example SOULs only", atlasDir)
+	} else if atlas, err := load.Expand([]string{atlasDir}); err == nil {
 		for i := 0; i < len(atlas); i += 16 {
 			paths = append(paths, atlas[i])
 		}
