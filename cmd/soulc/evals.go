@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,7 +76,7 @@ case records which generator produced it.`,
 
 func runExtract(e *env, o *extractOptions, path string) error {
 	for _, v := range o.variants {
-		if !contains(cases.VariantKinds, v) {
+		if !slices.Contains(cases.VariantKinds, v) {
 			return usageErr("--variants: unknown kind %q (use %s)", v, strings.Join(cases.VariantKinds, ", "))
 		}
 	}
@@ -118,15 +119,6 @@ func runExtract(e *env, o *extractOptions, path string) error {
 		return err
 	}
 	return atomicfile.Write(o.out, data, 0o644)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // providerChat adapts evals/provider (retries, explicit temperature 0,
@@ -253,7 +245,7 @@ ids <id>--<kind>.`,
 		Example: "  soulc evals export evals/x.yaml --format promptfoo --system prompt.txt > promptfooconfig.yaml",
 		Args:    exactArgs(1, "one CASEFILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !contains(cases.Formats, format) {
+			if !slices.Contains(cases.Formats, format) {
 				return usageErr("--format: unknown format %q (use %s)", format, strings.Join(cases.Formats, ", "))
 			}
 			data, err := readLimited(args[0], e.stdin)

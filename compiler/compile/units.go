@@ -3,6 +3,7 @@ package compile
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/soulc/soulc/compiler/ir"
@@ -51,10 +52,10 @@ func buildUnits(s *ir.Soul, opt *Options) ([]section, []unit) {
 		if kind == ir.Custom {
 			key = strings.ToLower(heading)
 		}
-		if len(opt.Include) > 0 && !contains(opt.Include, key) && kind != "core-mission" {
+		if len(opt.Include) > 0 && !slices.Contains(opt.Include, key) && kind != "core-mission" {
 			return
 		}
-		if contains(opt.Exclude, key) && kind != "core-mission" {
+		if slices.Contains(opt.Exclude, key) && kind != "core-mission" {
 			return
 		}
 		p := sectionPriority(kind, heading, opt.Priorities)
@@ -88,15 +89,6 @@ func buildUnits(s *ir.Soul, opt *Options) ([]section, []unit) {
 		add(sec.Heading, sec.Kind, sec.Items)
 	}
 	return secs, units
-}
-
-func contains(list []string, key string) bool {
-	for _, k := range list {
-		if k == key {
-			return true
-		}
-	}
-	return false
 }
 
 // titleFidelity is how much of an item its bold title alone conveys.
