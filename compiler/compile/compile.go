@@ -118,7 +118,7 @@ func Compile(s *ir.Soul, opt Options) (*Result, error) {
 		}
 		return opt.Count(text) + opt.OverheadTokens, text, nil
 	}
-	base, _, err := exactCount(st0)
+	base, baseText, err := exactCount(st0)
 	if err != nil {
 		return nil, err
 	}
@@ -157,8 +157,9 @@ func Compile(s *ir.Soul, opt Options) (*Result, error) {
 		}
 		return st
 	}
-	texts := map[int]string{}
-	counts := map[int]int{}
+	// The minimum prompt (k = 0) was already rendered and counted above.
+	texts := map[int]string{0: baseText}
+	counts := map[int]int{0: base}
 	countK := func(k int) (int, error) {
 		if n, ok := counts[k]; ok {
 			return n, nil
